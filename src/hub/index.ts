@@ -1,0 +1,3 @@
+export * from "./errors.ts";
+export * from "./points.ts";
+export * from "./contract.ts";
