@@ -41,8 +41,8 @@ export function resolveRefs(value: unknown, baseDir: string, path: string[] = []
 export function parseConfig(text: string, file: string, baseDir = dirname(resolve(file))): HubConfig {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, schema: "core", customTags: [], uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
-    throw new ConfigError(doc.errors.map((e) => {
+  if (doc.errors.length || doc.warnings.length) {
+    throw new ConfigError([...doc.errors, ...doc.warnings].map((e) => {
       const p = lc.linePos(e.pos[0]);
       return new MappingError(file, p.line, p.col, "", e.message.split("\n")[0]);
     }));

@@ -27,7 +27,7 @@ export function checkTableAddresses(t: LoadedTable, mod: AdapterModule): Mapping
       out.push(new MappingError(t.file, line, col, `points.${name}.address`, issuesText(r.error)));
     }
   }
-  const usesRelinquish = Object.values(t.table.on ?? {}).some((rules) => rules.some((r) => r.restore === "relinquish"));
+  const usesRelinquish = Object.values(t.table.on ?? {}).some((rules) => (rules ?? []).some((r) => r.restore === "relinquish"));
   if (usesRelinquish && !mod.manifest.capabilities.relinquish) {
     out.push(new MappingError(t.file, 1, 1, "on", `restore: relinquish, but the ${mod.manifest.protocol} adapter cannot relinquish`));
   }

@@ -30,8 +30,9 @@ export function parseTables(text: string, file: string): LoadedTable[] {
   const errors: MappingError[] = [];
   const tables: LoadedTable[] = [];
   for (const doc of docs) {
-    if (doc.errors.length) {
-      for (const e of doc.errors) {
+    // warnings (an unresolved tag such as !!js/function) are refused too: a table is plain data or nothing
+    if (doc.errors.length || doc.warnings.length) {
+      for (const e of [...doc.errors, ...doc.warnings]) {
         const pos = lc.linePos(e.pos[0]);
         errors.push(new MappingError(file, pos.line, pos.col, "", e.message.split("\n")[0]));
       }

@@ -32,12 +32,13 @@ export function locator(doc: Document, lc: LineCounter): Locate {
 }
 
 export function zodErrors(file: string, err: z.ZodError, locate: Locate): MappingError[] {
-  return err.issues.map((issue) => {
+  return err.issues.flatMap((issue) => {
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-    const { line, col } = locate(path);
-    let detail = issue.message;
-    if (issue.code === "unrecognized_keys") detail = `unknown field(s) ${issue.keys.join(", ")}`;
-    return new MappingError(file, line, col, path.join("."), detail);
+    // one error per unknown key, located at the key itself (a typo is found where it is)
+    const at = issue.code === "unrecognized_keys" ? issue.keys.map((k) => ({ path: [...path, k], detail: `unknown field ${k}` })) : [{ path, detail: issue.message }];
+    return at.map(({ path: p, detail }) => {
+      const { line, col } = locate(p);
+      return new MappingError(file, line, col, p.join("."), detail);
+    });
   });
 }
-

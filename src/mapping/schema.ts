@@ -111,7 +111,7 @@ export const MappingTable = z.object({
   description: z.string().optional(),
   match: z.record(z.string(), z.unknown()).optional().describe("which discovered devices the table applies to (adapter-specific)"),
   points: z.record(PointName, PointDef),
-  on: z.record(Trigger, z.array(Rule).min(1)).default({}),
+  on: z.partialRecord(Trigger, z.array(Rule).min(1)).default({}),
   report: ReportSpec.optional(),
 }).strict();
 export type MappingTable = z.infer<typeof MappingTable>;

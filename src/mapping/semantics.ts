@@ -63,7 +63,7 @@ export function checkSemantics(t: MappingTable): SemanticIssue[] {
     if (p.access === "w" && (p.poll || p.subscribe)) out.push({ path: [...at, "access"], message: "a write-only point cannot be polled or subscribed" });
   }
   for (const [trigger, rules] of Object.entries(t.on ?? {})) {
-    rules.forEach((rule, i) => {
+    (rules ?? []).forEach((rule, i) => {
       const base = ["on", trigger, i];
       for (const part of ["set", "while"] as const) {
         for (const [name, expr] of Object.entries(rule[part] ?? {})) checkExpr(t.points, name, expr, [...base, part, name], out);
