@@ -1,25 +1,53 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { PostgresStore } from "../src/store/postgres.ts";
 import { SqliteStore } from "../src/store/sqlite.ts";
-import { scopedStore } from "../src/store/types.ts";
+import { scopedStore, type Store } from "../src/store/types.ts";
 import { fixtures, tempDir } from "./helpers.ts";
+import { freshDatabase, startPostgres, type RunningPostgres } from "./postgres.ts";
 
-describe("store (SQLite, WAL)", () => {
-  let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => (tmp = tempDir()));
-  afterEach(() => tmp.cleanup());
+/** The same suite against each implementation: `open` gives a store on a persistent location, `reopen` the same one. */
+interface Backend { name: string; setup(): Promise<void>; teardown(): Promise<void>; open(): Promise<Store> }
+
+let tmp: ReturnType<typeof tempDir>;
+let server: RunningPostgres;
+let dbUrl = "";
+let dbCount = 0;
+const backends: Backend[] = [
+  {
+    name: "SQLite (WAL)",
+    setup: async () => void (tmp = tempDir()),
+    teardown: async () => tmp.cleanup(),
+    open: async () => new SqliteStore({ path: resolve(tmp.dir, "s.db") }),
+  },
+  {
+    name: "PostgreSQL (real server on 127.0.0.1)",
+    setup: async () => void (dbUrl = await freshDatabase(server, `t${++dbCount}`)),
+    teardown: async () => {},
+    open: () => PostgresStore.open({ url: dbUrl }),
+  },
+];
+
+before(async function () {
+  this.timeout(60_000);
+  server = await startPostgres();
+});
+after(async () => server?.stop());
+
+for (const backend of backends) describe(`store: ${backend.name}`, () => {
+  beforeEach(() => backend.setup());
+  afterEach(() => backend.teardown());
 
   it("keeps documents, events, devices, telemetry and audit across a close and reopen", async () => {
-    const path = resolve(tmp.dir, "s.db");
-    let s = new SqliteStore({ path });
+    let s = await backend.open();
     await s.putDoc("ven", "registration", "current", { venID: "ven-1", registrationID: "r-9" });
     await s.upsertEvent({ id: "e1", source: "ven", protocol: "openadr", ref: "evt-1", modification: 2, state: "far", start: "2026-11-21T12:00:00Z", payload: { a: 1 }, updated: "2026-11-21T10:00:00Z" });
     await s.upsertDevice({ id: "ahu-1", adapter: "bacnet", address: { deviceInstance: 1 }, groups: ["hvac"], discovered: false });
     await s.appendTelemetry([{ device: "ahu-1", point: "sp", ts: "2026-11-21T10:00:00Z", value: 21.5 }, { device: "ahu-1", point: "sp", ts: "2026-11-21T10:01:00Z", value: 22 }]);
     await s.audit({ actor: "ven-1", action: "event.optIn", outcome: "ok", detail: { eventID: "evt-1" } });
     await s.close();
-    s = new SqliteStore({ path });
+    s = await backend.open();
     assert.deepEqual(await s.getDoc("ven", "registration", "current"), { venID: "ven-1", registrationID: "r-9" });
     assert.equal((await s.getEvent("e1"))?.modification, 2);
     assert.deepEqual((await s.listEvents({ states: ["far"] })).map((e) => e.ref), ["evt-1"]);
@@ -30,7 +58,7 @@ describe("store (SQLite, WAL)", () => {
   });
 
   it("store-and-forward: in order per channel, idempotent on id, acked items leave, failures counted", async () => {
-    const s = new SqliteStore({ path: ":memory:" });
+    const s = await backend.open();
     assert.equal(await s.enqueue("a", "1", { v: 1 }), true);
     assert.equal(await s.enqueue("b", "x", { v: "x" }), true);
     assert.equal(await s.enqueue("a", "2", { v: 2 }), true);
@@ -46,8 +74,23 @@ describe("store (SQLite, WAL)", () => {
     await s.close();
   });
 
+  it("hands each queued item to exactly one taker, even with competing connections", async () => {
+    const a = await backend.open();
+    const b = await backend.open();
+    for (let i = 0; i < 200; i++) await a.enqueue("poll:ven-1", `p-${i}`, { i });
+    const taken: number[] = [];
+    const worker = async (s: Store) => {
+      for (let item = await s.take("poll:ven-1"); item; item = await s.take("poll:ven-1")) taken.push((item.payload as { i: number }).i);
+    };
+    await Promise.all([worker(a), worker(b), worker(a), worker(b)]);
+    assert.deepEqual([...taken].sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i));
+    assert.equal(await a.take("poll:ven-1"), undefined);
+    await a.close();
+    await b.close();
+  });
+
   it("scopes documents and queues per adapter", async () => {
-    const s = new SqliteStore({ path: ":memory:" });
+    const s = await backend.open();
     const a = scopedStore(s, "ven-a");
     const b = scopedStore(s, "ven-b");
     await a.putDoc("c", "1", "A");
@@ -61,6 +104,12 @@ describe("store (SQLite, WAL)", () => {
     assert.equal(await b.getEvent("e"), undefined);
     await s.close();
   });
+
+});
+
+describe("store: SQLite crash safety", () => {
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(() => tmp.cleanup());
 
   it("loses nothing that was acknowledged when the writing process is killed (SIGKILL mid-write)", async function () {
     this.timeout(60_000);

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadConfigFile } from "../config/load.ts";
-import { dataDirOf, type HubConfig } from "../config/schema.ts";
+import { dataDirOf, storeConfigOf, type HubConfig } from "../config/schema.ts";
 import { openStore } from "../store/index.ts";
 
 function context(configPath: string) {
@@ -23,7 +23,7 @@ async function fromApi<T>(url: string): Promise<T | undefined> {
 }
 
 function storeOf(cfg: HubConfig, baseDir: string) {
-  return openStore({ ...cfg.store, path: cfg.store.path === ":memory:" ? ":memory:" : resolve(baseDir, cfg.store.path) });
+  return openStore(storeConfigOf(cfg, baseDir));
 }
 
 function table(rows: string[][]) {

@@ -14,11 +14,23 @@ export const HubConfig = z.object({
   $schema: z.string().optional(),
   site: z.object({ id: Name.default("site"), name: z.string().optional() }).strict().default({ id: "site" }),
   log: z.object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") }).strict().default({ level: "info" }),
-  store: z.object({
-    kind: z.literal("sqlite").default("sqlite"),
-    path: z.string().default("data/gridhub.db").describe("file path relative to the config file, or :memory:"),
-    synchronous: z.enum(["FULL", "NORMAL"]).default("FULL"),
-  }).strict().default({ kind: "sqlite", path: "data/gridhub.db", synchronous: "FULL" }),
+  store: z.preprocess(
+    // `kind` may be left out: SQLite is the embedded default
+    (v) => (v && typeof v === "object" && !("kind" in v) ? { ...v, kind: "sqlite" } : v),
+    z.discriminatedUnion("kind", [
+      z.object({
+        kind: z.literal("sqlite"),
+        path: z.string().default("data/gridhub.db").describe("file path relative to the config file, or :memory:"),
+        synchronous: z.enum(["FULL", "NORMAL"]).default("FULL"),
+      }).strict(),
+      z.object({
+        kind: z.literal("postgres"),
+        url: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// connection URL (reference secrets as ${file:...})"),
+        poolSize: z.number().int().min(1).max(200).default(10),
+        dataDir: z.string().default("data").describe("local files (API token), relative to the config file"),
+      }).strict(),
+    ]),
+  ).default({ kind: "sqlite", path: "data/gridhub.db", synchronous: "FULL" }),
   api: z.object({
     enabled: z.boolean().default(true),
     host: z.string().default("127.0.0.1").describe("bound to loopback unless configured"),
@@ -47,5 +59,12 @@ export type HubConfigInput = z.input<typeof HubConfig>;
 
 /** Where the hub keeps its files (the store's directory): the generated API token lives there too. */
 export function dataDirOf(cfg: HubConfig, baseDir: string): string {
+  if (cfg.store.kind === "postgres") return resolve(baseDir, cfg.store.dataDir);
   return cfg.store.path === ":memory:" ? resolve(baseDir, "data") : dirname(resolve(baseDir, cfg.store.path));
+}
+
+/** The store settings with file paths resolved against the config file's directory. */
+export function storeConfigOf(cfg: HubConfig, baseDir: string) {
+  const s = cfg.store;
+  return s.kind === "postgres" ? s : { ...s, path: s.path === ":memory:" ? s.path : resolve(baseDir, s.path) };
 }

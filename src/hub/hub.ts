@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import type { HubConfig, HubConfigInput } from "../config/schema.ts";
-import { HubConfig as HubConfigSchema } from "../config/schema.ts";
+import { HubConfig as HubConfigSchema, storeConfigOf } from "../config/schema.ts";
 import { MappingErrors } from "../mapping/errors.ts";
 import { loadTableDirs, type LoadedTable } from "../mapping/loader.ts";
 import type { NeutralMessage } from "../model/index.ts";
@@ -63,8 +63,7 @@ export class Hub {
     const config = parsed.data;
     const baseDir = opts.baseDir ?? process.cwd();
     const logger = opts.logger ?? pino({ level: config.log.level, base: { site: config.site.id } });
-    const storePath = config.store.path === ":memory:" ? ":memory:" : resolve(baseDir, config.store.path);
-    const store = await openStore({ ...config.store, path: storePath });
+    const store = await openStore(storeConfigOf(config, baseDir));
     const hub = new Hub(config, store, logger, baseDir);
     try {
       await hub.boot();

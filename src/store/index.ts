@@ -1,10 +1,14 @@
 export * from "./types.ts";
 export { SqliteStore } from "./sqlite.ts";
+export { PostgresStore } from "./postgres.ts";
+import { PostgresStore } from "./postgres.ts";
 import { SqliteStore } from "./sqlite.ts";
 import type { Store } from "./types.ts";
 
-export type StoreConfig = { kind: "sqlite"; path: string; synchronous?: "FULL" | "NORMAL" };
+export type StoreConfig =
+  | { kind: "sqlite"; path: string; synchronous?: "FULL" | "NORMAL" }
+  | { kind: "postgres"; url: string; poolSize?: number };
 
 export async function openStore(cfg: StoreConfig): Promise<Store> {
-  return new SqliteStore(cfg);
+  return cfg.kind === "postgres" ? PostgresStore.open(cfg) : new SqliteStore(cfg);
 }

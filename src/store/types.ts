@@ -85,6 +85,8 @@ export interface Store {
   pending(channel: string, limit?: number): Promise<OutboxItem[]>;
   ack(channel: string, id: string): Promise<void>;
   failed(channel: string, id: string, error: string): Promise<void>;
+  /** Removes and returns the oldest item: each item is taken once, even by competing processes (VTN poll queues). */
+  take(channel: string): Promise<OutboxItem | undefined>;
   queueDepth(channel?: string): Promise<number>;
 
   upsertDevice(d: DeviceRecord): Promise<void>;
@@ -113,6 +115,8 @@ export interface AdapterStore {
   pending(channel: string, limit?: number): Promise<OutboxItem[]>;
   ack(channel: string, id: string): Promise<void>;
   failed(channel: string, id: string, error: string): Promise<void>;
+  take(channel: string): Promise<OutboxItem | undefined>;
+  queueDepth(channel: string): Promise<number>;
   appendTelemetry(rows: TelemetryRow[]): Promise<void>;
   queryTelemetry(q: { device: string; point?: string; from?: string; to?: string; limit?: number }): Promise<TelemetryRow[]>;
   audit(e: Omit<AuditEntry, "actor"> & { actor?: string }): Promise<void>;
@@ -135,6 +139,11 @@ export function scopedStore(store: Store, ns: string): AdapterStore {
     pending: async (ch, l) => (await store.pending(`${ns}:${ch}`, l)).map((i) => ({ ...i, channel: ch })),
     ack: (ch, id) => store.ack(`${ns}:${ch}`, id),
     failed: (ch, id, e) => store.failed(`${ns}:${ch}`, id, e),
+    take: async (ch) => {
+      const item = await store.take(`${ns}:${ch}`);
+      return item && { ...item, channel: ch };
+    },
+    queueDepth: (ch) => store.queueDepth(`${ns}:${ch}`),
     appendTelemetry: (r) => store.appendTelemetry(r),
     queryTelemetry: (q) => store.queryTelemetry(q),
     audit: (e) => store.audit({ ...e, actor: e.actor ?? ns }),
