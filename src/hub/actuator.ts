@@ -65,6 +65,7 @@ export class Actuator {
   private queues = new Map<string, Promise<unknown>>();
   private seq = 0;
   private stopped = false;
+  private listeners = new Set<(r: ActuationRecord) => void>();
   readonly recent: ActuationRecord[] = [];
 
   constructor(
@@ -104,6 +105,12 @@ export class Actuator {
     for (const ts of this.timers.values()) ts.forEach(clearTimeout);
     this.timers.clear();
     await Promise.allSettled([...this.queues.values()]);
+  }
+
+  /** Live observation of every actuation record as it is made (API stream, event journal, metrics). */
+  onRecord(fn: (r: ActuationRecord) => void): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
   }
 
   active(): { id: string; device: string; messageId: string; trigger: string; start: string; end?: string }[] {
@@ -321,6 +328,7 @@ export class Actuator {
     };
     this.recent.push(rec);
     if (this.recent.length > 500) this.recent.shift();
+    for (const fn of this.listeners) fn(rec);
     await this.store.audit({
       actor: "hub.actuator", action: `device.${action}`, target: `${dev.id}/${point}`, outcome: error ? "failed" : "ok",
       detail: { value, trigger, messageId: rec.messageId, source: msg?.source, ...(msg?.correlationId ? { correlationId: msg.correlationId } : {}), ...(error ? { error } : {}) },

@@ -23,6 +23,8 @@ export interface AdapterManifest {
   pointAddress?: z.ZodType;
   /** validates a device binding's `address:` in the config (southbound only) */
   deviceAddress?: z.ZodType;
+  /** validates the `map:` of this protocol's grid tables (`kind: grid` in mappings/; northbound only) */
+  gridTable?: z.ZodType;
   capabilities: { discover?: boolean; subscribe?: boolean; batchRead?: boolean; relinquish?: boolean };
 }
 
@@ -87,6 +89,15 @@ export interface AdapterContext {
   allDevices(): DeviceBinding[];
   /** reads points through whichever southbound adapter owns them (for northbound reports) */
   readPoints(points: PointRef[]): Promise<PointValue[]>;
+  /**
+   * the `map:` of a grid table (mappings/, `kind: grid`), checked against the manifest's gridTable schema; throws a
+   * MappingErrors naming file:line:field when it does not fit, or when no table has that id
+   */
+  gridTable(id: string): unknown;
+  /** resolves a path from the adapter's config (certificates, data files) against the config file's directory */
+  resolvePath(path: string): string;
+  /** the hub's data directory (for files an adapter keeps beside the store) */
+  dataDir: string;
   /** reports a health change; the hub stamps the time */
   setHealth(state: HealthState, lastError?: AdapterError | Error | string): void;
 }

@@ -5,9 +5,11 @@
 import { resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import type { HubConfig, HubConfigInput } from "../config/schema.ts";
-import { HubConfig as HubConfigSchema, storeConfigOf } from "../config/schema.ts";
+import { dataDirOf, HubConfig as HubConfigSchema, storeConfigOf } from "../config/schema.ts";
 import { MappingErrors } from "../mapping/errors.ts";
-import { loadTableDirs, type LoadedTable } from "../mapping/loader.ts";
+import { zodErrors } from "../mapping/locate.ts";
+import { loadAllTableDirs, type LoadedGridTable, type LoadedTable } from "../mapping/loader.ts";
+import { MappingError } from "../mapping/errors.ts";
 import type { NeutralMessage } from "../model/index.ts";
 import { openStore } from "../store/index.ts";
 import { scopedStore, type Store } from "../store/types.ts";
@@ -46,6 +48,7 @@ export class Hub {
   readonly simulators = new Map<string, SimulatorHandle>();
   devices: BoundDevice[] = [];
   tables = new Map<string, LoadedTable>();
+  gridTables = new Map<string, LoadedGridTable>();
   actuator!: Actuator;
   telemetry!: TelemetryPipeline;
   private unsubs: (() => void)[] = [];
@@ -77,7 +80,9 @@ export class Hub {
   private async boot() {
     const { config, baseDir } = this;
     try {
-      this.tables = loadTableDirs(config.mappings.map((d) => resolve(baseDir, d)), baseDir);
+      const all = loadAllTableDirs(config.mappings.map((d) => resolve(baseDir, d)), baseDir);
+      this.tables = all.device;
+      this.gridTables = all.grid;
     } catch (e) {
       if (e instanceof MappingErrors) throw new HubStartError(`mapping tables:\n${e.message}`);
       throw e;
@@ -169,10 +174,29 @@ export class Hub {
       devices: () => this.bindings().filter((d) => d.adapter === name),
       allDevices: () => this.bindings(),
       readPoints: (points) => this.readPoints(points),
+      gridTable: (id) => this.gridTable(id, module),
+      resolvePath: (p) => resolve(this.baseDir, p),
+      dataDir: dataDirOf(this.config, this.baseDir),
       setHealth: (state, err) => stats.setState(state, err),
     });
     if (adapter.role !== module.manifest.role) throw new HubStartError(`adapter ${name}: created a ${adapter.role} adapter, manifest says ${module.manifest.role}`);
     return { name, module, adapter, stats, abort };
+  }
+
+  private gridTable(id: string, module: AdapterModule): unknown {
+    const t = this.gridTables.get(id);
+    if (!t) {
+      throw new MappingErrors([new MappingError("(config)", 1, 1, "", `no grid table ${id} (known: ${[...this.gridTables.keys()].join(", ") || "none"})`)]);
+    }
+    if (t.table.protocol !== module.manifest.protocol) {
+      const { line, col } = t.locate(["protocol"]);
+      throw new MappingErrors([new MappingError(t.file, line, col, "protocol", `table ${id} is for ${t.table.protocol}, not ${module.manifest.protocol}`)]);
+    }
+    if (!module.manifest.gridTable) return t.table.map;
+    const r = module.manifest.gridTable.safeParse(t.table.map);
+    if (r.success) return r.data;
+    throw new MappingErrors(zodErrors(t.file, r.error, (path) => t.locate(["map", ...path])).map((e) =>
+      new MappingError(e.file, e.line, e.col, `map.${e.field}`, e.detail)));
   }
 
   bindings(): DeviceBinding[] {

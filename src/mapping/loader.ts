@@ -6,21 +6,35 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { MappingError, MappingErrors } from "./errors.ts";
-import { MappingTable } from "./schema.ts";
+import { GridTable, MappingTable } from "./schema.ts";
 import { checkSemantics } from "./semantics.ts";
 import { locator, zodErrors } from "./locate.ts";
 
-export interface LoadedTable {
-  table: MappingTable;
+interface Located {
   file: string;
-  /** position of a field path in the file, for errors found after loading (adapter address checks) */
+  /** position of a field path in the file, for errors found after loading (adapter checks) */
   locate(path: (string | number)[]): { line: number; col: number };
+}
+
+export interface LoadedTable extends Located {
+  table: MappingTable;
+}
+
+export interface LoadedGridTable extends Located {
+  table: GridTable;
 }
 
 const MAX_TABLE_BYTES = 1024 * 1024;
 
-/** Parses and checks every table in a YAML text (one file may hold several documents separated by ---). */
+export interface ParsedTables { device: LoadedTable[]; grid: LoadedGridTable[] }
+
+/** Parses and checks every device table in a YAML text (one file may hold several documents separated by ---). */
 export function parseTables(text: string, file: string): LoadedTable[] {
+  return parseAllTables(text, file).device;
+}
+
+/** Parses every table, device and grid, in a YAML text. */
+export function parseAllTables(text: string, file: string): ParsedTables {
   if (Buffer.byteLength(text) > MAX_TABLE_BYTES) {
     throw new MappingErrors([new MappingError(file, 1, 1, "", `file larger than ${MAX_TABLE_BYTES} bytes`)]);
   }
@@ -29,6 +43,7 @@ export function parseTables(text: string, file: string): LoadedTable[] {
   if (!Array.isArray(docs)) throw new MappingErrors([new MappingError(file, 1, 1, "", "not a YAML document stream")]);
   const errors: MappingError[] = [];
   const tables: LoadedTable[] = [];
+  const grid: LoadedGridTable[] = [];
   for (const doc of docs) {
     // warnings (an unresolved tag such as !!js/function) are refused too: a table is plain data or nothing
     if (doc.errors.length || doc.warnings.length) {
@@ -47,6 +62,12 @@ export function parseTables(text: string, file: string): LoadedTable[] {
       errors.push(new MappingError(file, 1, 1, "", (e as Error).message));
       continue;
     }
+    if (raw && typeof raw === "object" && (raw as { kind?: unknown }).kind === "grid") {
+      const g = GridTable.safeParse(raw);
+      if (g.success) grid.push({ table: g.data, file, locate });
+      else errors.push(...zodErrors(file, g.error, locate));
+      continue;
+    }
     const parsed = MappingTable.safeParse(raw);
     if (!parsed.success) {
       errors.push(...zodErrors(file, parsed.error, locate));
@@ -63,11 +84,15 @@ export function parseTables(text: string, file: string): LoadedTable[] {
     tables.push({ table: parsed.data, file, locate });
   }
   if (errors.length) throw new MappingErrors(errors);
-  return tables;
+  return { device: tables, grid };
 }
 
 export function loadTableFile(path: string, displayName = path): LoadedTable[] {
   return parseTables(readFileSync(path, "utf8"), displayName);
+}
+
+function loadAllFromFile(path: string, displayName: string): ParsedTables {
+  return parseAllTables(readFileSync(path, "utf8"), displayName);
 }
 
 function yamlFiles(dir: string): string[] {
@@ -78,20 +103,28 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-/** Loads every table below the directories; all problems of all files are reported together. Duplicate ids are refused. */
+/** Loads every device table below the directories (grid tables are skipped: see loadAllTableDirs). */
 export function loadTableDirs(dirs: string[], baseDir = process.cwd()): Map<string, LoadedTable> {
+  return loadAllTableDirs(dirs, baseDir).device;
+}
+
+/** Loads every table below the directories; all problems of all files are reported together. Duplicate ids are refused. */
+export function loadAllTableDirs(dirs: string[], baseDir = process.cwd()): { device: Map<string, LoadedTable>; grid: Map<string, LoadedGridTable> } {
   const out = new Map<string, LoadedTable>();
+  const grid = new Map<string, LoadedGridTable>();
   const errors: MappingError[] = [];
   for (const dir of dirs) {
     for (const file of yamlFiles(dir)) {
       const name = relative(baseDir, file) || file;
       try {
-        for (const t of loadTableFile(file, name)) {
-          const prior = out.get(t.table.table);
+        const parsed = loadAllFromFile(file, name);
+        for (const t of [...parsed.device, ...parsed.grid]) {
+          const prior = out.get(t.table.table) ?? grid.get(t.table.table);
           if (prior) {
             const { line, col } = t.locate(["table"]);
             errors.push(new MappingError(name, line, col, "table", `duplicate table id ${t.table.table} (also in ${prior.file})`));
-          } else out.set(t.table.table, t);
+          } else if (t.table.kind === "grid") grid.set(t.table.table, t as LoadedGridTable);
+          else out.set(t.table.table, t as LoadedTable);
         }
       } catch (e) {
         if (e instanceof MappingErrors) errors.push(...e.errors);
@@ -100,5 +133,5 @@ export function loadTableDirs(dirs: string[], baseDir = process.cwd()): Map<stri
     }
   }
   if (errors.length) throw new MappingErrors(errors);
-  return out;
+  return { device: out, grid };
 }

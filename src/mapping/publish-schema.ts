@@ -4,10 +4,10 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { HubConfig } from "../config/schema.ts";
-import { MappingTable } from "./schema.ts";
+import { AnyTable } from "./schema.ts";
 
 export const publishedSchemas = {
-  "mappings/mapping-table.schema.json": { schema: MappingTable, title: "gridhub mapping table" },
+  "mappings/mapping-table.schema.json": { schema: AnyTable, title: "gridhub mapping table (device or grid)" },
   "config/gridhub-config.schema.json": { schema: HubConfig, title: "gridhub hub configuration" },
 };
 

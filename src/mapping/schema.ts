@@ -103,9 +103,26 @@ export const ReportSpec = z.object({
 }).strict();
 export type ReportSpec = z.infer<typeof ReportSpec>;
 
+const TableId = z.string().regex(/^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/, "table ids look like <device-type>/<protocol>");
+
+/**
+ * A grid-side table: how a northbound protocol's signals become neutral messages (OpenADR signals, 2030.5
+ * controls). Its `map` is checked by the adapter that uses it (manifest.gridTable), with the same file:line errors.
+ */
+export const GridTable = z.object({
+  $schema: z.string().optional(),
+  table: TableId,
+  kind: z.literal("grid"),
+  protocol: z.string().min(1),
+  description: z.string().optional(),
+  map: z.record(z.string(), z.unknown()),
+}).strict();
+export type GridTable = z.infer<typeof GridTable>;
+
 export const MappingTable = z.object({
   $schema: z.string().optional(),
-  table: z.string().regex(/^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/, "table ids look like <device-type>/<protocol>"),
+  kind: z.literal("device").optional(),
+  table: TableId,
   protocol: z.string().min(1),
   deviceClass: DeviceClass.optional(),
   description: z.string().optional(),
@@ -115,3 +132,6 @@ export const MappingTable = z.object({
   report: ReportSpec.optional(),
 }).strict();
 export type MappingTable = z.infer<typeof MappingTable>;
+
+/** What a YAML document in mappings/ may be: a device table (the default) or a grid table. */
+export const AnyTable = z.union([GridTable, MappingTable]);
