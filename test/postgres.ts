@@ -32,12 +32,13 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const uid = asRoot ? Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim()) : undefined;
   const gid = asRoot ? Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim()) : undefined;
   if (asRoot) chownSync(tmp.dir, uid!, gid!);
-  const run = (cmd: string, args: string[]) => (asRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args]) as [string, string[]];
-  const init = spawnSync(...run(`${bin}/initdb`, ["-D", `${tmp.dir}/data`, "-A", "trust", "-U", "gridhub", "--no-sync", "-E", "UTF8"]), { encoding: "utf8" });
+  // initdb and postgres refuse to run as root: run them as the postgres user
+  const as = asRoot ? { uid: uid!, gid: gid! } : {};
+  const init = spawnSync(`${bin}/initdb`, ["-D", `${tmp.dir}/data`, "-A", "trust", "-U", "gridhub", "--no-sync", "-E", "UTF8"], { encoding: "utf8", cwd: tmp.dir, ...as });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const proc: ChildProcess = spawn(...run(`${bin}/postgres`, ["-D", `${tmp.dir}/data`, "-h", "127.0.0.1", "-p", String(port), "-k", tmp.dir,
-    "-c", "fsync=off", "-c", "max_connections=200"]), { stdio: ["ignore", "ignore", "pipe"] });
+  const proc: ChildProcess = spawn(`${bin}/postgres`, ["-D", `${tmp.dir}/data`, "-h", "127.0.0.1", "-p", String(port), "-k", tmp.dir,
+    "-c", "fsync=off", "-c", "max_connections=200"], { stdio: ["ignore", "ignore", "pipe"], cwd: tmp.dir, ...as });
   let log = "";
   proc.stderr?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   const url = `postgres://gridhub@127.0.0.1:${port}/postgres`;
@@ -60,8 +61,13 @@ export async function startPostgres(): Promise<RunningPostgres> {
   return {
     url,
     stop: async () => {
-      proc.kill("SIGINT");
-      await new Promise((ok) => (proc.exitCode !== null ? ok(null) : proc.once("exit", ok)));
+      if (proc.exitCode === null) {
+        const exited = new Promise((ok) => proc.once("exit", ok));
+        proc.kill("SIGINT"); // fast shutdown
+        const killer = setTimeout(() => proc.kill("SIGKILL"), 5000);
+        await exited;
+        clearTimeout(killer);
+      }
       tmp.cleanup();
     },
   };
