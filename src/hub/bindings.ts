@@ -73,8 +73,13 @@ export function bindDevices(
       }
     }
     const address = addr?.success ? (addr.data as Record<string, unknown>) : d.address;
+    // adapters get addresses as their schema parsed them (defaults filled in), once, here
+    const parsedAddress = (raw: Record<string, unknown>) => {
+      const r = mod.manifest.pointAddress?.safeParse(raw);
+      return r?.success ? (r.data as Record<string, unknown>) : raw;
+    };
     const points: PointRef[] = Object.entries(loaded?.table.points ?? {}).map(([point, p]) => ({
-      device: d.id, deviceAddress: address, point, address: p.address, type: p.type, access: p.access,
+      device: d.id, deviceAddress: address, point, address: parsedAddress(p.address), type: p.type, access: p.access,
       ...(p.priority !== undefined ? { priority: p.priority } : {}),
     }));
     devices.push({

@@ -4,17 +4,28 @@
  * SetC frames on 0xDA/0xEC, the simulated battery discharges, and at the end the previous settings come back.
  */
 import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
 import { resolve } from "node:path";
 import { pino } from "pino";
 import { Hub } from "../../src/hub/hub.ts";
 import { makeMessage, type Envelope } from "../../src/model/index.ts";
 
-const PORT = 36170;
 const root = resolve(import.meta.dirname, "../..");
-const BATTERY = `127.0.0.70:${PORT}/0x027D01`;
 
 interface SetRecord { epc: string; edt: string; esv: string; accepted: boolean }
 type Battery = Record<string, number>;
+
+/** A port free on loopback now: other suites run this file too, so no fixed port. */
+async function freePort(): Promise<number> {
+  const s = createSocket("udp4");
+  await new Promise<void>((ok, fail) => {
+    s.once("error", fail);
+    s.bind(0, "127.0.0.1", () => ok());
+  });
+  const { port } = s.address();
+  await new Promise<void>((ok) => s.close(() => ok()));
+  return port;
+}
 
 async function until<T>(cond: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -28,11 +39,13 @@ async function until<T>(cond: () => T | undefined | false, what: string, ms = 50
 
 describe("e2e: LoadGenerationManagement -> ECHONET Lite storage battery (UDP, simulator)", function () {
   let hub: Hub;
+  let PORT = 0;
   const sim = () => hub.simulators.get("el-sim")!;
-  const battery = () => (sim().info().objects as Record<string, Battery>)[BATTERY];
+  const battery = () => (sim().info().objects as Record<string, Battery>)[`127.0.0.70:${PORT}/0x027D01`];
   const sets = () => sim().info().sets as SetRecord[];
 
   before(async () => {
+    PORT = await freePort();
     hub = await Hub.start({
       site: { id: "e2e-el" },
       log: { level: "silent" },
