@@ -134,12 +134,7 @@ export async function startSimulator(input: unknown, logger?: Logger): Promise<E
   }
 
   const devices = nodes.flatMap((n) => n.devices);
-  let last = Date.now();
-  const timer = setInterval(() => {
-    const nowReal = Date.now();
-    const dt = ((nowReal - last) / 1000) * cfg.clock.speed;
-    last = nowReal;
-    if (dt <= 0) return;
+  const step = (dt: number) => {
     const c = { dt, ...clock(), surplusW: 0, netW: 0 };
     const loads = devices.filter((d) => d.phase === "load");
     for (const d of loads) d.tick(c);
@@ -148,6 +143,15 @@ export async function startSimulator(input: unknown, logger?: Logger): Promise<E
     c.netW = cfg.site.baseLoadW + devices.reduce((s, d) => s + d.flowW, 0);
     for (const d of devices.filter((x) => x.phase === "meter")) d.tick(c);
     for (const n of nodes) void n.flush();
+  };
+  // one zero-length step gives every property its first value before the first request can arrive
+  step(0);
+  let last = Date.now();
+  const timer = setInterval(() => {
+    const nowReal = Date.now();
+    const dt = ((nowReal - last) / 1000) * cfg.clock.speed;
+    last = nowReal;
+    if (dt > 0) step(dt);
   }, cfg.tickMs);
   timer.unref();
   logger?.info({ nodes: nodes.length, port: cfg.port, multicast }, "ECHONET Lite simulator started");
