@@ -1,4 +1,6 @@
+import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pino } from "pino";
@@ -14,14 +16,37 @@ export function tempDir(prefix = "gridhub-"): { dir: string; cleanup(): void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Polls a condition (bounded: gives up after `ms`) — for waiting on asynchronous effects, never for timing assertions. */
-export async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = "condition"): Promise<void> {
+/**
+ * Polls a condition until it gives a truthy value, and returns that value (bounded: gives up after `ms`).
+ * For waiting on asynchronous effects, never for timing assertions.
+ */
+export async function until<T>(cond: () => T | Promise<T>, ms = 5000, what = "condition"): Promise<Exclude<T, false | 0 | "" | null | undefined>> {
   const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return;
+  for (;;) {
+    const v = await cond();
+    if (v) return v as Exclude<T, false | 0 | "" | null | undefined>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((ok) => setTimeout(ok, 20));
   }
-  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A port free on loopback now (other suites run at the same time: never a fixed port). */
+export async function freePort(kind: "tcp" | "udp" = "tcp"): Promise<number> {
+  if (kind === "udp") {
+    const s = createSocket("udp4");
+    await new Promise<void>((ok, fail) => {
+      s.once("error", fail);
+      s.bind(0, "127.0.0.1", () => ok());
+    });
+    const { port } = s.address();
+    await new Promise<void>((ok) => s.close(() => ok()));
+    return port;
+  }
+  const srv = createServer();
+  await new Promise<void>((ok) => srv.listen(0, "127.0.0.1", ok));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((ok) => srv.close(ok));
+  return port;
 }
 
 export function memoryHubConfig(overrides: Partial<HubConfigInput> = {}): HubConfigInput {

@@ -66,7 +66,7 @@ export class Hub {
     const config = parsed.data;
     const baseDir = opts.baseDir ?? process.cwd();
     const logger = opts.logger ?? pino({ level: config.log.level, base: { site: config.site.id } });
-    const store = await openStore(storeConfigOf(config, baseDir));
+    const store = await openStore(storeConfigOf(config, baseDir), (err) => logger.warn({ err }, "store connection error"));
     const hub = new Hub(config, store, logger, baseDir);
     try {
       await hub.boot();

@@ -9,6 +9,6 @@ export type StoreConfig =
   | { kind: "sqlite"; path: string; synchronous?: "FULL" | "NORMAL" }
   | { kind: "postgres"; url: string; poolSize?: number };
 
-export async function openStore(cfg: StoreConfig): Promise<Store> {
-  return cfg.kind === "postgres" ? PostgresStore.open(cfg) : new SqliteStore(cfg);
+export async function openStore(cfg: StoreConfig, onError?: (err: Error) => void): Promise<Store> {
+  return cfg.kind === "postgres" ? PostgresStore.open({ ...cfg, ...(onError ? { onError } : {}) }) : new SqliteStore(cfg);
 }

@@ -9,6 +9,8 @@ import type { AuditEntry, AuditRow, DeviceRecord, EventFilter, EventRecord, Outb
 export interface PostgresOptions {
   url: string;
   poolSize?: number;
+  /** errors of idle connections (a server restart); the pool replaces them, so they are reported, not thrown */
+  onError?: (err: Error) => void;
 }
 
 interface OutboxRow { channel: string; id: string; seq: string; payload: unknown; attempts: number; last_error: string | null; created: string }
@@ -34,6 +36,8 @@ export class PostgresStore implements Store {
 
   static async open(opts: PostgresOptions): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // without a listener, an idle connection's error would end the process
+    pool.on("error", (err) => opts.onError?.(err));
     const s = new PostgresStore(pool);
     await s.migrate();
     return s;

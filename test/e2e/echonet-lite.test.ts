@@ -4,38 +4,18 @@
  * SetC frames on 0xDA/0xEC, the simulated battery discharges, and at the end the previous settings come back.
  */
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { resolve } from "node:path";
 import { pino } from "pino";
 import { Hub } from "../../src/hub/hub.ts";
 import { makeMessage, type Envelope } from "../../src/model/index.ts";
+import { freePort, until } from "../helpers.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 
 interface SetRecord { epc: string; edt: string; esv: string; accepted: boolean }
 type Battery = Record<string, number>;
 
-/** A port free on loopback now: other suites run this file too, so no fixed port. */
-async function freePort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((ok, fail) => {
-    s.once("error", fail);
-    s.bind(0, "127.0.0.1", () => ok());
-  });
-  const { port } = s.address();
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
-async function until<T>(cond: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = cond();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("e2e: LoadGenerationManagement -> ECHONET Lite storage battery (UDP, simulator)", function () {
   let hub: Hub;
@@ -45,7 +25,7 @@ describe("e2e: LoadGenerationManagement -> ECHONET Lite storage battery (UDP, si
   const sets = () => sim().info().sets as SetRecord[];
 
   before(async () => {
-    PORT = await freePort();
+    PORT = await freePort("udp");
     hub = await Hub.start({
       site: { id: "e2e-el" },
       log: { level: "silent" },
@@ -89,21 +69,21 @@ describe("e2e: LoadGenerationManagement -> ECHONET Lite storage battery (UDP, si
     const during = await until(() => {
       const b = battery();
       return b.instantaneousPowerW === -2000 && b;
-    }, "battery discharging at 2 kW");
+    }, 5000, "battery discharging at 2 kW");
     assert.equal(during.operationMode, 0x43);
     assert.equal(during.workingStatus, 0x43);
     assert.equal(during.dischargePowerW, 2000);
     const written = sets().filter((s) => s.esv === "SetC").map((s) => `${s.epc}=${s.edt}`);
     assert.ok(written.includes("0xDA=43") && written.includes("0xEC=000007d0"), `SetC frames seen: ${written.join(", ")}`);
     assert.ok(sets().every((s) => s.accepted));
-    await until(() => battery().remainingWh < before.remainingWh, "state of charge falling");
-    const result = await until(() => results.find((r) => r.correlationId === msg.id), "Result");
+    await until(() => battery().remainingWh < before.remainingWh, 5000, "state of charge falling");
+    const result = await until(() => results.find((r) => r.correlationId === msg.id), 5000, "Result");
     assert.equal(result.body.outcome, "successful");
 
     const after = await until(() => {
       const b = battery();
       return b.operationMode === 0x44 && b.dischargePowerW === 3000 && b.instantaneousPowerW === 0 && b;
-    }, "restore at the end of the event");
+    }, 5000, "restore at the end of the event");
     assert.equal(after.workingStatus, 0x44);
     const restored = sets().map((s) => `${s.epc}=${s.edt}`);
     assert.ok(restored.includes("0xDA=44") && restored.includes("0xEC=00000bb8"), `restore frames: ${restored.join(", ")}`);
@@ -111,7 +91,7 @@ describe("e2e: LoadGenerationManagement -> ECHONET Lite storage battery (UDP, si
   });
 
   it("feeds the battery's telemetry back into the hub", async () => {
-    const rows = await until(() => hub.telemetry.live.get("battery-1")?.soc_percent, "a polled state of charge");
+    const rows = await until(() => hub.telemetry.live.get("battery-1")?.soc_percent, 5000, "a polled state of charge");
     assert.equal(rows.quality, "good");
     assert.ok(typeof rows.value === "number" && rows.value > 0 && rows.value <= 80);
     const stored = await hub.store.queryTelemetry({ device: "battery-1", point: "soc_percent" });

@@ -9,19 +9,11 @@ import { pino } from "pino";
 import type { ModbusSimulator } from "@gridhub/modbus/simulator";
 import { Hub } from "../../src/hub/hub.ts";
 import { makeMessage, type Envelope } from "../../src/model/index.ts";
+import { until } from "../helpers.ts";
 
 const PORT = 15021;
 const root = resolve(import.meta.dirname, "../..");
 
-async function until<T>(cond: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = cond();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("e2e: LoadGenerationManagement -> SunSpec inverter over Modbus TCP (simulator)", function () {
   let hub: Hub;
@@ -68,27 +60,27 @@ describe("e2e: LoadGenerationManagement -> SunSpec inverter over Modbus TCP (sim
     }, { source: "openadr:ven-e2e", targets: [{ kind: "group", id: "pv" }], validity: { start: start.toISOString(), end: new Date(start.getTime() + 2500).toISOString() } });
     await hub.bus.publish(msg);
 
-    await until(() => inverter().get(123, "WMaxLim_Ena") === 1, "WMaxLim_Ena enabled");
+    await until(() => inverter().get(123, "WMaxLim_Ena") === 1, 5000, "WMaxLim_Ena enabled");
     assert.equal(inverter().get(123, "WMaxLimPct"), 50);
     assert.deepEqual(sim().unit(1).readWords("holding", inverter().address(123, "WMaxLimPct"), 1), [500], "50 % at WMaxLimPct_SF = -1");
     assert.equal(inverter().get(103, "W"), 2500, "the inverter throttles to 50 % of WMax");
     const writes = sim().requests.filter((r) => r.op === "write").slice(writesBefore).map((r) => r.start);
     assert.deepEqual(writes, [inverter().address(123, "WMaxLimPct"), inverter().address(123, "WMaxLim_Ena")], "limit first, then enable");
-    const result = await until(() => results.find((r) => r.correlationId === msg.id), "Result");
+    const result = await until(() => results.find((r) => r.correlationId === msg.id), 5000, "Result");
     assert.equal(result.body.outcome, "successful");
 
-    await until(() => inverter().get(123, "WMaxLim_Ena") === 0 && inverter().get(123, "WMaxLimPct") === 100, "limit disabled and restored");
+    await until(() => inverter().get(123, "WMaxLim_Ena") === 0 && inverter().get(123, "WMaxLimPct") === 100, 5000, "limit disabled and restored");
     assert.equal(inverter().get(103, "W"), 4000);
     assert.equal(hub.actuator.active().length, 0);
   });
 
   it("polls the inverter and the meter into telemetry", async () => {
-    const power = await until(() => hub.telemetry.live.get("pv-1")?.ac_power_w, "inverter power");
+    const power = await until(() => hub.telemetry.live.get("pv-1")?.ac_power_w, 5000, "inverter power");
     assert.equal(power.quality, "good");
     assert.equal(typeof power.value, "number");
-    const state = await until(() => hub.telemetry.live.get("pv-1")?.operating_state, "operating state");
+    const state = await until(() => hub.telemetry.live.get("pv-1")?.operating_state, 5000, "operating state");
     assert.ok(["mppt", "throttled"].includes(String(state.value)));
-    const exported = await until(() => hub.telemetry.live.get("meter-1")?.export_power_w, "meter power");
+    const exported = await until(() => hub.telemetry.live.get("meter-1")?.export_power_w, 5000, "meter power");
     assert.equal(exported.value, 1800);
     const stored = await hub.store.queryTelemetry({ device: "meter-1", point: "import_wh" });
     assert.ok(stored.length >= 1 && stored[0].value === 1_000_000);
