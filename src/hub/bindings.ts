@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import type { HubConfig } from "../config/schema.ts";
 import { MappingError } from "../mapping/errors.ts";
+import { intervalMs } from "../mapping/interval.ts";
 import type { LoadedTable } from "../mapping/loader.ts";
 import type { AdapterModule, DeviceBinding } from "./contract.ts";
 import type { PointRef } from "./points.ts";
@@ -81,6 +82,10 @@ export function bindDevices(
     const points: PointRef[] = Object.entries(loaded?.table.points ?? {}).map(([point, p]) => ({
       device: d.id, deviceAddress: address, point, address: parsedAddress(p.address), type: p.type, access: p.access,
       ...(p.priority !== undefined ? { priority: p.priority } : {}),
+      ...(typeof p.subscribe === "object" ? { subscribe: {
+        ...(p.subscribe.sampling ? { samplingMs: intervalMs(p.subscribe.sampling) } : {}),
+        ...(p.subscribe.deadband !== undefined ? { deadband: p.subscribe.deadband } : {}),
+      } } : {}),
     }));
     devices.push({
       id: d.id, adapter: d.adapter, ...(d.table ? { table: d.table } : {}), address, groups: d.groups,

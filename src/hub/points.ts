@@ -22,6 +22,8 @@ export interface PointRef {
   access: "r" | "w" | "rw";
   /** protocol write priority where the protocol has one (BACnet 1-16) */
   priority?: number;
+  /** the table's `subscribe:` options: sampling interval and deadband (COV increment, OPC UA deadband) */
+  subscribe?: { samplingMs?: number; deadband?: number };
 }
 
 export interface PointValue {
