@@ -5,6 +5,7 @@ import { startCommand } from "./start.ts";
 import { validateMappingsCommand, validateConfigCommand } from "./validate.ts";
 import { devicesCommand, eventsCommand, sendCommand } from "./inspect.ts";
 import { DEFAULT_CONFIG } from "./paths.ts";
+import { certsCommand } from "./certs.ts";
 
 const program = new Command("gridhub")
   .description("Customer Energy Manager gateway: OpenADR / IEEE 2030.5 on the grid side, ECHONET Lite / BACnet / Modbus / OPC UA on the building side")
@@ -31,6 +32,8 @@ program.command("events").description("list grid events the hub knows (from the 
 program.command("send").description("publish a neutral message (JSON file, or - for stdin) to a running hub")
   .argument("<file>").addOption(configOption())
   .action((file: string, o) => sendCommand(o.config, file));
+
+program.addCommand(certsCommand());
 
 program.parseAsync().catch((e: Error) => {
   process.stderr.write(`gridhub: ${e.message}\n`);

@@ -1,2 +1,3 @@
 export * from "./identity.ts";
 export * from "./tls.ts";
+export * from "./chain.ts";
