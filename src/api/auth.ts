@@ -1,4 +1,4 @@
-/** Bearer-token check for write endpoints. Reads are open on the loopback-bound API; writes never are. */
+/** Bearer-token check for writes (and for reads off the loopback), and the Host check of a loopback-bound API. */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from "node:fs";
 import { dirname } from "node:path";
@@ -26,5 +26,21 @@ export function requireToken(token: string, store: Store) {
     await store.audit({ actor: req.ip ?? "unknown", action: `api.${req.method} ${req.path}`, outcome: "refused",
       detail: { reason: m ? "wrong token" : "no bearer token" } });
     res.status(401).json({ error: { code: "UNAUTHORIZED", message: "this endpoint needs Authorization: Bearer <api token>" } });
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * On a loopback-bound API, refuses requests whose Host header names anything but the loopback: a web page that
+ * rebinds its own domain name to 127.0.0.1 (DNS rebinding) must not read the open endpoints.
+ */
+export function loopbackHostGuard() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const host = (req.get("host") ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+    if (isLoopback(host)) return next();
+    res.status(403).json({ error: { code: "FORBIDDEN_HOST", message: `the API is bound to the loopback; Host ${JSON.stringify(host)} is refused` } });
   };
 }

@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { startCommand } from "./start.ts";
 import { validateMappingsCommand, validateConfigCommand } from "./validate.ts";
 import { devicesCommand, eventsCommand, sendCommand } from "./inspect.ts";
+import { discoverCommand } from "./discover.ts";
 import { DEFAULT_CONFIG } from "./paths.ts";
 import { certsCommand } from "./certs.ts";
 
@@ -32,6 +33,15 @@ program.command("events").description("list grid events the hub knows (from the 
 program.command("send").description("publish a neutral message (JSON file, or - for stdin) to a running hub")
   .argument("<file>").addOption(configOption())
   .action((file: string, o) => sendCommand(o.config, file));
+
+program.command("discover").description("scan for devices with an adapter's discovery, showing progress (through the running hub, or standalone)")
+  .argument("<adapter>", "adapter instance name from the config").addOption(configOption())
+  .option("-t, --timeout <seconds>", "scan duration", "10").option("--json", "print the job as JSON")
+  .action((adapter: string, o) => {
+    const seconds = Number(o.timeout);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 300) throw new Error("--timeout must be 1..300 seconds");
+    return discoverCommand(o.config, adapter, { timeoutMs: Math.round(seconds * 1000), json: Boolean(o.json) });
+  });
 
 program.addCommand(certsCommand());
 

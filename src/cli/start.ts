@@ -8,7 +8,7 @@ export async function startCommand(configPath: string) {
   const config = loadConfigFile(file);
   const hub = await Hub.start(config, { baseDir: dirname(file) });
   const api = config.api.enabled ? await startApi(hub) : undefined;
-  if (api) hub.logger.info({ url: api.url }, `API on ${api.url} (token for writes: data/api-token, or api.token in the config)`);
+  if (api) hub.logger.info({ url: api.url, ui: `${api.url}/ui/` }, `operator UI on ${api.url}/ui/, API on ${api.url}/api (write token: data/api-token, or api.token in the config)`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
