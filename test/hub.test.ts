@@ -163,6 +163,16 @@ describe("hub: neutral message -> point writes -> restore, per protocol family",
     assert.equal(results[0].correlationId, lgmDirect.id);
   });
 
+  it("reports an offset from the current value as failed when the device cannot be read first", async () => {
+    memory.offline.add("ahu-1");
+    const results = collect(hub, ["Result"]);
+    await hub.bus.publish(lgm({}, { start: inMs(0), end: inMs(60_000) }));
+    const r = await until(() => results.find((x) => x.source === "device:ahu-1"), 5000, "ahu-1 result");
+    assert.ok(r.type === "Result");
+    assert.equal(r.body.outcome, "unsuccessful");
+    assert.match(r.body.reason ?? "", /zone_setpoint_c: its current value is unknown/);
+  });
+
   it("reports a write that fails as an unsuccessful Result naming the point", async () => {
     memory.offline.add("pv-1");
     const results = collect(hub, ["Result"]);

@@ -89,6 +89,8 @@ export function evalExpr(name: string, p: PointDef, expr: ValueExpr, scope: Expr
     const [head, ...rest] = expr.from.split(".");
     v = head === "current" ? scope.current ?? undefined : head === "slot" ? pick(scope.slot, rest) : pick(scope.body, rest);
     if (v === undefined || v === null) v = expr.default;
+    // an absent slot value means "not claimed in this slot"; an unknown current value is a failure to report
+    if (v === undefined && head === "current") throw new ValueError(name, "its current value is unknown (the device did not answer the read before the write)");
     if (v === undefined) return undefined;
   }
   if (isQuantity(v)) {
