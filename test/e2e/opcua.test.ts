@@ -11,20 +11,12 @@ import { pino } from "pino";
 import type { PlantServer } from "@gridhub/opcua/simulator";
 import { Hub } from "../../src/hub/hub.ts";
 import { makeMessage, type Envelope } from "../../src/model/index.ts";
+import { until } from "../helpers.ts";
 
 const PORT = 48401;
 const root = resolve(import.meta.dirname, "../..");
 const SETPOINT = "Plant.Chiller1.CHWSetpoint";
 
-async function until<T>(cond: () => T | undefined | false, what: string, ms = 10000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = cond();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("e2e: TemperatureProfile -> chiller setpoint over OPC UA (simulator)", function () {
   this.timeout(30000);
@@ -65,7 +57,8 @@ describe("e2e: TemperatureProfile -> chiller setpoint over OPC UA (simulator)", 
 
   it("writes each slot's setpoint and restores the previous setpoint at the end", async () => {
     assert.equal(plant().nodes.get(SETPOINT), 7);
-    const seen: number[] = [];
+    // seeded now, before anything is published, so a slow first tick cannot miss the starting value
+    const seen: number[] = [Number(plant().nodes.get(SETPOINT))];
     const watcher = setInterval(() => {
       const v = Number(plant().nodes.get(SETPOINT));
       if (seen.at(-1) !== v) seen.push(v);
@@ -84,20 +77,20 @@ describe("e2e: TemperatureProfile -> chiller setpoint over OPC UA (simulator)", 
     await hub.bus.publish(msg);
 
     try {
-      await until(() => seen.includes(9), "the first slot's setpoint");
-      await until(() => seen.includes(10.5), "the second slot's setpoint");
-      await until(() => seen.at(-1) === 7 && hub.actuator.active().length === 0, "the previous setpoint back");
+      await until(() => seen.includes(9), 8000, "the first slot's setpoint");
+      await until(() => seen.includes(10.5), 8000, "the second slot's setpoint");
+      await until(() => seen.at(-1) === 7 && hub.actuator.active().length === 0, 8000, "the previous setpoint back");
     } finally {
       clearInterval(watcher);
     }
     assert.deepEqual(seen, [7, 9, 10.5, 7]);
-    const result = await until(() => results.find((r) => r.correlationId === msg.id), "Result");
+    const result = await until(() => results.find((r) => r.correlationId === msg.id), 8000, "Result");
     assert.equal(result.body.outcome, "successful");
   });
 
   it("takes the chiller's subscribed points into live telemetry", async () => {
     plant().nodes.set("Plant.Chiller1.Power", 180.5);
-    const power = await until(() => hub.telemetry.live.get("chiller-1")?.power_kw?.value === 180.5 && hub.telemetry.live.get("chiller-1")!.power_kw, "power");
+    const power = await until(() => hub.telemetry.live.get("chiller-1")?.power_kw?.value === 180.5 && hub.telemetry.live.get("chiller-1")!.power_kw, 8000, "power");
     assert.equal(power.quality, "good");
     assert.equal(hub.telemetry.live.get("chiller-1")?.chw_supply_c?.value, 12);
     assert.equal(hub.health().ua.state, "up");
