@@ -95,6 +95,15 @@ describe("hub: neutral message -> point writes -> restore, per protocol family",
     assert.equal(hub.actuator.active().length, 1, "held until superseded; no restore for set");
   });
 
+  it("a later event restores to the value a one-shot command wrote, not to the value before the command", async () => {
+    await hub.bus.publish(makeMessage("Command", { device: "battery-1", command: { action: "standby" } },
+      { source: "cem:test-site", targets: [{ kind: "device", id: "battery-1" }] }));
+    assert.equal(memory.point("battery-1", "0xDA").value, 0x44);
+    await hub.bus.publish(lgm({ direction: "generation", request: "increase", slots: [{ duration: "PT1H", power: W(1000) }] }, { start: inMs(0), end: inMs(1500) }));
+    assert.equal(memory.point("battery-1", "0xDA").value, 0x43);
+    await until(() => memory.point("battery-1", "0xDA").value === 0x44, 8000, "back to standby, as the command left it");
+  });
+
   it("a higher-priority claim holds the point; when it ends the lower one is written back, not the snapshot", async () => {
     await hub.bus.publish(lgm({ direction: "generation", request: "increase", slots: [{ duration: "PT1H", power: W(1500) }] }, { start: inMs(0), end: inMs(6000) }));
     assert.equal(memory.point("battery-1", "0xDA").value, 0x43);

@@ -1,6 +1,7 @@
 /** The hub configuration file (YAML). Adapter and simulator `config:` blocks are checked by their own manifests. */
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { CemConfig } from "../cem/config.ts";
 import { DeviceClass } from "../model/index.ts";
 
 const Name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "names are letters, digits, - and _");
@@ -52,6 +53,7 @@ export const HubConfig = z.object({
     externallyControllable: z.boolean().default(false).describe("may grid messages name this device directly (JWG212x, WGSP2121)"),
   }).strict()).default([]),
   groups: z.record(Name, z.array(Name)).default({}).describe("extra group memberships: group -> device ids"),
+  cem: CemConfig.optional().describe("the Customer Energy Manager: which grid messages it decides, device knowledge, policies (docs/cem.md)"),
 }).strict();
 
 export type HubConfig = z.infer<typeof HubConfig>;

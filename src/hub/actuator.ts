@@ -180,7 +180,8 @@ export class Actuator {
   private async apply(act: Activation, at: number) {
     const dev = this.devices.get(act.device)!;
     const table = dev.loaded!.table;
-    const touched = Object.keys({ ...(table.on?.[act.trigger] ?? []).reduce((acc, r) => ({ ...acc, ...r.while, ...r.set }), {}) });
+    const rule = selectRule(table, act.message, at)?.rule;
+    const touched = Object.keys({ ...rule?.while, ...rule?.set });
     await this.snapshot(dev, touched);
     const current = Object.fromEntries(touched.map((p) => [p, this.state(dev.id, p).snapshot ?? null]));
     const evals = evaluate(table, act.message, at, current);
@@ -192,6 +193,10 @@ export class Actuator {
         const writes = Object.entries(ev.points);
         attempted += writes.length;
         errors.push(...await this.writeMany(dev, act.message, act.trigger, writes, "write"));
+        // a one-shot write is not restored: its snapshot must not become what a later claim restores to
+        for (const [point] of writes) {
+          if (this.state(dev.id, point).claims.size === 0 && !ev.points[point]?.error && !rule?.while?.[point]) await this.forget(`${dev.id}/${point}`);
+        }
         act.setDone = true;
         await this.save(act);
         continue;

@@ -24,6 +24,7 @@ import type { PointRef, PointValue } from "./points.ts";
 import { badValue } from "./points.ts";
 import { loadAdapterModule, loadSimulatorModule, type SimulatorHandle } from "./registry.ts";
 import { TelemetryPipeline } from "./telemetry.ts";
+import { Cem } from "../cem/cem.ts";
 
 export class HubStartError extends Error {}
 
@@ -51,6 +52,8 @@ export class Hub {
   gridTables = new Map<string, LoadedGridTable>();
   actuator!: Actuator;
   telemetry!: TelemetryPipeline;
+  /** the Customer Energy Manager, when the config has a `cem:` section */
+  cem?: Cem;
   private unsubs: (() => void)[] = [];
   private stopping?: Promise<void>;
 
@@ -132,6 +135,8 @@ export class Hub {
       this.unsubs.push(this.bus.subscribe({ types: [...new Set(triggers)] as NeutralMessage["type"][], endpoint: { kind: "device", id: d.id } },
         (m) => this.deliver(d, m as NeutralMessage)));
     }
+    this.cem = Cem.create(this);
+    this.cem?.listen();
     // southbound first, so that the actuator and the grid side find their devices up
     const ordered = [...this.adapters.values()].sort((a, b) => Number(a.adapter.role === "northbound") - Number(b.adapter.role === "northbound"));
     for (const r of ordered) {
@@ -145,6 +150,7 @@ export class Hub {
     }
     await this.actuator.resume();
     await this.telemetry.start();
+    await this.cem?.start();
     this.logger.info({ adapters: [...this.adapters.keys()], devices: devices.length, tables: this.tables.size }, "hub started");
   }
 
@@ -156,6 +162,8 @@ export class Hub {
   private async deliver(d: BoundDevice, m: NeutralMessage) {
     const direct = m.targets.every((t) => t.kind === "device");
     const fromGrid = !m.source.startsWith("cem:") && !m.source.startsWith("device:") && m.source !== "operator";
+    // grid messages the CEM decides reach devices only as the CEM's own messages
+    if (fromGrid && this.cem?.claims(m)) return;
     if (direct && fromGrid && m.type === "Command" && !d.externallyControllable) {
       await this.store.audit({ actor: m.source, action: "device.command", target: d.id, outcome: "refused",
         detail: { reason: "device is not externally controllable", messageId: m.id } });
@@ -237,6 +245,7 @@ export class Hub {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const u of this.unsubs) u();
+      await this.cem?.stop();
       await this.telemetry?.stop();
       await this.actuator?.stop();
       const ordered = [...this.adapters.values()].sort((a, b) => Number(b.adapter.role === "northbound") - Number(a.adapter.role === "northbound"));
