@@ -1,6 +1,6 @@
 /**
  * The device classes this package knows, with their typed properties. Codes, sizes and value ranges follow the
- * ECHONET Consortium's Machine Readable Appendix (checked per EPC, see docs/decisions.d/echonet-lite.md). The
+ * ECHONET Consortium's Machine Readable Appendix (checked per EPC, see docs/decisions.md). The
  * simulator builds its objects from these definitions; discovery uses them to suggest a mapping table.
  */
 import type { DataType } from "gridhub/hub";

@@ -1,4 +1,4 @@
-/** Wire constants of ECHONET Lite (spec Part II ch. 3; Appendix Release R), as verified in docs/decisions.d/echonet-lite.md. */
+/** Wire constants of ECHONET Lite (spec Part II ch. 3; Appendix Release R), as verified in docs/decisions.md. */
 
 export const ECHONET_PORT = 3610;
 export const MULTICAST_V4 = "224.0.23.0";

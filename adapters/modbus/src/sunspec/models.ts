@@ -1,7 +1,7 @@
 /**
  * SunSpec information models as data: each model's points in register order after the ID and L registers.
  * Offsets are derived from the sizes, and a test checks every model's total against its published length.
- * Sources and what was checked where: docs/decisions.d/modbus.md.
+ * Sources and what was checked where: docs/decisions.md.
  */
 
 export const sunspecTypes = ["int16", "uint16", "acc16", "enum16", "bitfield16", "int32", "uint32", "acc32", "enum32",
